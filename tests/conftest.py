@@ -35,14 +35,6 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    r = mkdocs_build(ROOT, out)
-    assert r.returncode == 0, f"strict build failed:\n{r.stderr[-6000:]}"
-    return out
-
-
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files like Vercel serves them: directory URLs, and 404.html with status 404."""
 
@@ -84,11 +76,28 @@ def serve(directory: Path, handler=SiteHandler):
 
 
 @pytest.fixture(scope="session")
-def server(site):
-    url, httpd = serve(site)
-    yield url
+def _built_and_served(tmp_path_factory):
+    """One strict build of the site, served on a free port of 127.0.0.1. The build's site_url is that
+    address, so that sitemap.xml matches and Material's instant navigation works as in production."""
+    out = tmp_path_factory.mktemp("site")
+    httpd = _Server(("127.0.0.1", 0), lambda *a, **kw: SiteHandler(*a, directory=str(out), **kw))
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    r = mkdocs_build(ROOT, out, env={"AIDRAW_SITE_URL": url})
+    assert r.returncode == 0, f"strict build failed:\n{r.stderr[-6000:]}"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield out, url
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def site(_built_and_served) -> Path:
+    return _built_and_served[0]
+
+
+@pytest.fixture(scope="session")
+def server(_built_and_served) -> str:
+    return _built_and_served[1]
 
 
 def page_paths(site: Path) -> list[str]:

@@ -22,6 +22,7 @@ def config():
     class Loader(yaml.SafeLoader):
         pass
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
     return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
 
 
