@@ -21,9 +21,16 @@ SEARCHES = {
 }
 
 
-def title(page) -> str:
-    # search highlighting (search.highlight) re-inserts the index's word breaks (U+200B) into the heading
-    return page.locator("h1").first.inner_text().replace("¶", "").replace("\u200b", "").strip()
+def title(page, expected: str) -> str:
+    """The page's own heading, once it reads `expected` (instant navigation swaps the content in after the
+    URL changes, so wait for it). Search highlighting re-inserts the index's word breaks (U+200B)."""
+    script = """() => { const h = document.querySelector('.md-content h1');
+        return h ? h.innerText.replace(/[\\u00b6\\u200b]/g, '').trim() : null; }"""
+    try:
+        page.wait_for_function(f"({script})() === {expected!r}", timeout=10000)
+    except Exception:
+        pass
+    return page.evaluate(script)
 
 
 def search(page, query: str) -> str:
@@ -65,7 +72,7 @@ def test_search_result_opens_the_page(page, server):
     search(page, "显存")
     page.locator("li.md-search-result__item > a.md-search-result__link").first.click()
     page.wait_for_url("**/config/gpu-vram/**")
-    assert title(page) == "显卡与显存优化"
+    assert title(page, "显卡与显存优化") == "显卡与显存优化"
 
 
 def test_palette_toggle_switches_and_is_remembered(page, server):
@@ -95,7 +102,7 @@ def test_instant_navigation_keeps_the_page_working(page, server):
     page.locator(".md-tabs__link", has_text="安装配置").click()
     page.wait_for_url("**/install/")
     assert page.evaluate("window.__sameDocument") is True, "expected instant navigation, got a full page load"
-    assert title(page) == "安装总览"
+    assert title(page, "安装总览") == "安装总览"
     assert not page.watch.errors and not page.watch.foreign
 
 
@@ -118,7 +125,7 @@ def test_no_serious_accessibility_violation(browser, server, path, scheme):
 def test_not_found_page_offers_search_and_sections(page, server):
     response = page.goto(server + "install/WebUi/launch/", wait_until="networkidle")
     assert response.status == 404
-    assert title(page) == "找不到这个页面"
+    assert title(page, "找不到这个页面") == "找不到这个页面"
     page.locator("label.aidraw-search-link").click()
     assert page.locator("input.md-search__input").is_visible()
     page.keyboard.press("Escape")
