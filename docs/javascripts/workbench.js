@@ -88,6 +88,18 @@
     return { "{": "}", "[": "]", "(": ")", "}": "{", "]": "[", ")": "(" }[ch];
   }
 
+  // The open bracket that the closing bracket `c` at position i closes; a clear error if there is none.
+  function matchingOpen(stack, c, i) {
+    var open = pairName(c);
+    if (!stack.length) throw new PromptError("多余的 " + c + "：前面没有与它配对的 " + open + "。", i);
+    var top = stack[stack.length - 1];
+    if (top.ch !== open) {
+      throw new PromptError("括号交错：第 " + (top.pos + 1) + " 个字符的 " + top.ch + " 还没有用 " +
+        pairName(top.ch) + " 闭合，就先出现了 " + c + "。", i);
+    }
+    return top;
+  }
+
   // NovelAI: {x} ×1.05, [x] ÷1.05, nested braces multiply. Round brackets are plain text there.
   function parseNai(text) {
     var segs = [], notes = [], stack = [], buf = "", level = 0, escapedParen = false;
@@ -119,13 +131,7 @@
         continue;
       }
       if (c === "}" || c === "]") {
-        var open = pairName(c);
-        if (!stack.length) throw new PromptError("多余的 " + c + "：前面没有与它配对的 " + open + "。", i);
-        var top = stack[stack.length - 1];
-        if (top.ch !== open) {
-          throw new PromptError("括号交错：第 " + (top.pos + 1) + " 个字符的 " + top.ch + " 还没有用 " +
-            pairName(top.ch) + " 闭合，就先出现了 " + c + "。", i);
-        }
+        matchingOpen(stack, c, i);
         flush();
         stack.pop();
         level += c === "}" ? -1 : 1;
@@ -199,13 +205,7 @@
       buf = "";
     }
     function close(kind, mult, i) {
-      var open = pairName(kind);
-      if (!stack.length) throw new PromptError("多余的 " + kind + "：前面没有与它配对的 " + open + "。", i);
-      var top = stack[stack.length - 1];
-      if (top.ch !== open) {
-        throw new PromptError("括号交错：第 " + (top.pos + 1) + " 个字符的 " + top.ch + " 还没有用 " +
-          pairName(top.ch) + " 闭合，就先出现了 " + kind + "。", i);
-      }
+      var top = matchingOpen(stack, kind, i);
       flush();
       stack.pop();
       top.mult = mult;
