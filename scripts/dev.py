@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One entry point for contributors: it sets up everything it needs, then runs.
 
-    python3 scripts/dev.py serve     # build and serve the site at http://127.0.0.1:8000/ (live reload)
-    python3 scripts/dev.py build     # strict build into site/
+    python3 scripts/dev.py serve     # build and serve the site at http://127.0.0.1:8000/ (live reload),
+                                     # with the 繁體中文版 at /zh-hant/ (rebuilt after the Simplified one)
+    python3 scripts/dev.py build     # strict build into site/, and the 繁體中文版 into site/zh-hant/
     python3 scripts/dev.py test      # every test (pytest); extra arguments go to pytest, e.g. -k search
     python3 scripts/dev.py check     # the 格式手册 checks only (add --fix to fix spacing/punctuation)
 
@@ -80,7 +81,9 @@ def main() -> int:
         return subprocess.call([str(BIN / "mkdocs"), "serve", "-a", "127.0.0.1:8000", *rest], env=env)
     if cmd == "build":
         ensure_venv("requirements.txt")
-        return subprocess.call([str(BIN / "mkdocs"), "build", "--strict", *rest], env=env)
+        # The Simplified build empties site/ first, so the Traditional edition (mkdocs.zh-hant.yml) goes second.
+        return (subprocess.call([str(BIN / "mkdocs"), "build", "--strict", *rest], env=env)
+                or subprocess.call([str(BIN / "mkdocs"), "build", "--strict", "-f", "mkdocs.zh-hant.yml"], env=env))
     if cmd == "check":
         ensure_venv("requirements.txt")
         return subprocess.call([str(PY), "scripts/check_docs.py", *rest], env=env)

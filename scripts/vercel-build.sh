@@ -7,3 +7,5 @@ if [ "$(git rev-parse --is-shallow-repository 2>/dev/null || echo none)" = "true
   git fetch --unshallow --quiet || echo "vercel-build: could not fetch full history; dates may be approximate"
 fi
 NO_MKDOCS_2_WARNING=1 python3 -m mkdocs build --strict
+# 繁體中文版 into site/zh-hant/ (after the Simplified build, which empties site/).
+NO_MKDOCS_2_WARNING=1 python3 -m mkdocs build --strict -f mkdocs.zh-hant.yml

@@ -84,6 +84,10 @@ def _built_and_served(tmp_path_factory):
     url = f"http://127.0.0.1:{httpd.server_address[1]}/"
     r = mkdocs_build(ROOT, out, env={"AIDRAW_SITE_URL": url})
     assert r.returncode == 0, f"strict build failed:\n{r.stderr[-6000:]}"
+    # The 繁體中文版 (mkdocs.zh-hant.yml) into zh-hant/, as on Vercel: the language switch of every page
+    # points there, and Material fetches its sitemap.xml.
+    r = mkdocs_build(ROOT, out / "zh-hant", "-f", "mkdocs.zh-hant.yml", env={"AIDRAW_HANT_SITE_URL": url + "zh-hant/"})
+    assert r.returncode == 0, f"strict build of the Traditional edition failed:\n{r.stderr[-6000:]}"
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield out, url
     httpd.shutdown()
@@ -101,10 +105,13 @@ def server(_built_and_served) -> str:
 
 
 def page_paths(site: Path) -> list[str]:
-    """URL paths of every page of the built site ('' for the home page, 'install/' …)."""
+    """URL paths of every page of the built site ('' for the home page, 'install/' …); the Traditional
+    edition in zh-hant/ is left out (page_paths(site / "zh-hant") lists its pages)."""
     paths = []
     for f in sorted(site.rglob("index.html")):
         rel = f.parent.relative_to(site).as_posix()
+        if rel == "zh-hant" or rel.startswith("zh-hant/"):
+            continue
         paths.append("" if rel == "." else rel + "/")
     return paths
 
