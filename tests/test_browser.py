@@ -123,7 +123,7 @@ def test_no_serious_accessibility_violation(browser, server, path, scheme):
 
 
 def test_not_found_page_offers_search_and_sections(page, server):
-    response = page.goto(server + "install/WebUi/launch/", wait_until="networkidle")
+    response = page.goto(server + "install/no-such-page/", wait_until="networkidle")
     assert response.status == 404
     assert title(page, "找不到这个页面") == "找不到这个页面"
     page.locator("label.aidraw-search-link").click()
