@@ -82,10 +82,8 @@ def test_other_templates_have_no_serious_accessibility_violation(browser, server
     assert not serious, "\n".join(serious)
 
 
-@pytest.mark.xfail(strict=True, reason="GLightbox's open slide is role=dialog without an accessible name "
-                   "(axe aria-dialog-name on #glightbox-body); needs a fix outside this file, e.g. a script "
-                   "that labels the dialog when it opens. Remove this mark once it passes.")
 def test_open_lightbox_has_no_serious_accessibility_violation(page, server):
+    """GLightbox's viewer is a dialog; javascripts/lightbox-label.js gives it a name."""
     page.goto(server + "getting-started/intro/", wait_until="networkidle")
     page.locator("a.glightbox").first.click()
     page.locator(".glightbox-container .gslide-image img").first.wait_for(state="visible", timeout=10000)
