@@ -176,10 +176,9 @@ def problems(site: Path, csp: str | None) -> list[str]:
 
 
 def build(dest: Path) -> Path:
-    """Both editions, as scripts/vercel-build.sh deploys them: the site, and mkdocs.zh-hant.yml (when the
-    project has it) into zh-hant/."""
-    editions = [[], ["-f", "mkdocs.zh-hant.yml"]] if (ROOT / "mkdocs.zh-hant.yml").exists() else [[]]
-    for extra in editions:
+    """Both editions, as scripts/vercel-build.sh deploys them: the site, and mkdocs.zh-hant.yml into zh-hant/.
+    (scripts/known_urls.py uses this too.)"""
+    for extra in ([], ["-f", "mkdocs.zh-hant.yml"]):
         out = dest / "zh-hant" if extra else dest
         r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out), *extra],
                            cwd=ROOT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)

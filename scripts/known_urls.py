@@ -12,11 +12,11 @@ pages are added to it the same way). Run it with the project's virtual environme
 when it has to build the site.
 """
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from csp import build  # the same two-edition build (scripts/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
 LIST = ROOT / "tests" / "known_urls.txt"
@@ -38,19 +38,6 @@ def page_urls(site: Path) -> list[str]:
 def read_list(path: Path = LIST) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def build(dest: Path) -> Path:
-    """Both editions, as scripts/vercel-build.sh deploys them: the site, and mkdocs.zh-hant.yml (when the
-    project has it) into zh-hant/."""
-    editions = [[], ["-f", "mkdocs.zh-hant.yml"]] if (ROOT / "mkdocs.zh-hant.yml").exists() else [[]]
-    for extra in editions:
-        out = dest / "zh-hant" if extra else dest
-        r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out), *extra],
-                           cwd=ROOT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
-        if r.returncode:
-            sys.exit(f"strict build failed:\n{r.stderr[-4000:]}")
-    return dest
 
 
 def main() -> int:

@@ -100,6 +100,14 @@
     return top;
   }
 
+  // At the end of the prompt every open bracket must have been closed.
+  function assertAllClosed(stack) {
+    if (!stack.length) return;
+    var last = stack[stack.length - 1];
+    throw new PromptError("括号没有闭合：第 " + (last.pos + 1) + " 个字符的 " + last.ch + " 缺少对应的 " +
+      pairName(last.ch) + "。", last.pos);
+  }
+
   // NovelAI: {x} ×1.05, [x] ÷1.05, nested braces multiply. Round brackets are plain text there.
   function parseNai(text) {
     var segs = [], notes = [], stack = [], buf = "", level = 0, escapedParen = false;
@@ -144,11 +152,7 @@
       }
       buf += c;
     }
-    if (stack.length) {
-      var last = stack[stack.length - 1];
-      throw new PromptError("括号没有闭合：第 " + (last.pos + 1) + " 个字符的 " + last.ch + " 缺少对应的 " +
-        pairName(last.ch) + "。", last.pos);
-    }
+    assertAllClosed(stack);
     flush();
     if (escapedParen) {
       notes.push("圆括号在 NovelAI 里不表示加权，在 WebUI 里却会加权，所以已改写成转义的 \\( 和 \\)。");
@@ -270,11 +274,7 @@
       if (c === "{" || c === "}") escapedBrace = true;
       buf += c;
     }
-    if (stack.length) {
-      var last = stack[stack.length - 1];
-      throw new PromptError("括号没有闭合：第 " + (last.pos + 1) + " 个字符的 " + last.ch + " 缺少对应的 " +
-        pairName(last.ch) + "。", last.pos);
-    }
+    assertAllClosed(stack);
     flush();
     var segs = [];
     (function walk(node, w) {
