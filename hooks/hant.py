@@ -273,7 +273,8 @@ def on_page_markdown(markdown, page, config, files):
 
 # Prose written in the templates (overrides/main.html's announcement, overrides/home.html's hero) is not
 # page Markdown: convert the text between the tags of those regions once the page is rendered.
-_TEMPLATE_REGIONS = re.compile(r'<section class="aidraw-hero"[\s\S]*?</section>|<p class="aidraw-announce">[\s\S]*?</p>')
+_TEMPLATE_REGIONS = re.compile(r'<section class="aidraw-hero"[\s\S]*?</section>|<p class="aidraw-announce">[\s\S]*?</p>'
+                               r'|<div class="aidraw-404">[\s\S]*?</div>')
 _TEXT_BETWEEN_TAGS = re.compile(r"(?<=>)[^<>]+(?=<)")
 
 
@@ -284,3 +285,8 @@ def convert_template_html(html: str) -> str:
 
 def on_post_page(output, page, config):
     return convert_template_html(output) if _active(config) else output
+
+
+def on_post_template(output_content, template_name, config):
+    """404.html is rendered as a static template, not a page."""
+    return convert_template_html(output_content) if _active(config) else output_content

@@ -126,8 +126,14 @@ def test_not_found_page_offers_search_and_sections(page, server):
     response = page.goto(server + "install/no-such-page/", wait_until="networkidle")
     assert response.status == 404
     assert title(page, "找不到这个页面") == "找不到这个页面"
-    page.locator("label.aidraw-search-link").click()
+    page.locator("button.aidraw-search-link").click()
     assert page.locator("input.md-search__input").is_visible()
+    page.keyboard.type("显存 ")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    page.keyboard.press("Escape")
+    page.locator("button.aidraw-search-link").focus()        # the keyboard way
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.matches('input.md-search__input')")
     page.keyboard.press("Escape")
     links = page.locator("article a[href$='install/']")
     assert links.count() >= 1

@@ -31,6 +31,12 @@ PHRASES = {
     "安装扩展": "安裝擴充功能",             # s2twp: 擴充套件
     "图像质量": "影像品質",                 # s2twp: 質量 (mass)
     "像素": "像素",                         # s2twp: 畫素
+    "局部重绘": "局部重繪",                 # s2twp: 區域性
+    "国内镜像": "國內鏡像",                 # s2twp: 映象
+    "需重载界面": "需重新載入介面",         # s2twp: 過載 (overload)
+    "文件夹权限": "資料夾權限",             # s2twp: 許可權
+    "声明与许可": "聲明與許可",             # s2twp: 宣告
+    "错误类型": "錯誤類型",                 # s2twp: 型別
     "秋葉aaaki 的整合包": "秋葉aaaki 的整合包",
     "Stable Diffusion、ComfyUI、Flux.1 [dev]、SDXL": "Stable Diffusion、ComfyUI、Flux.1 [dev]、SDXL",
     "加上 --medvram 参数": "加上 --medvram 參數",
@@ -113,6 +119,17 @@ def test_every_traditional_page_has_the_note_and_the_switch(site):
         assert f'href="/{path}" hreflang="zh-Hans" lang="zh-Hans">查看简体中文原文</a>' in html, path
         assert f'href="/{path}" hreflang="zh-Hans" class="md-select__link"' in html, path
         assert f'href="/zh-hant/{path}" hreflang="zh-Hant" class="md-select__link"' in html, path
+
+
+def test_traditional_404_page_is_converted(site):
+    """404.html is a static template, not a page: hooks/hant.py converts it in on_post_template."""
+    html = (site / "zh-hant" / "404.html").read_text(encoding="utf-8")
+    assert "找不到這個頁面" in html and "找不到这个页面" not in html
+    assert "全新安裝 A1111" in html                       # the announcement bar
+    simplified = (site / "404.html").read_text(encoding="utf-8")
+    assert "找不到这个页面" in simplified
+    # On Vercel every missing address gets the Simplified 404.html; it leads 繁體 readers back.
+    assert 'href="/zh-hant/" hreflang="zh-Hant">返回繁體中文版首頁</a>' in simplified
 
 
 def test_traditional_search_index_is_segmented_in_traditional(site):

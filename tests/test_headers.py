@@ -229,13 +229,18 @@ def test_immutable_cache_only_for_hashed_assets(site):
     wrong = sorted(immutable - {f for f in files if hashed.search(f)})
     assert not wrong, f"immutable cache on files whose name does not change with their content: {wrong}"
     # Material's own hashed bundles (the ones every page loads) must be immutable
-    for pattern in (r"/assets/stylesheets/main\.\w{8}\.min\.css", r"/assets/stylesheets/palette\.\w{8}\.min\.css",
-                    r"/assets/javascripts/bundle\.\w{8}\.min\.js", r"/assets/javascripts/workers/search\.\w{8}\.min\.js"):
-        match = [f for f in files if re.fullmatch(pattern, f)]
-        assert match and set(match) <= immutable, f"{pattern}: {match} not immutable"
-    for f in ("/assets/javascripts/glightbox.min.js", "/stylesheets/extra.css", "/javascripts/workbench.js",
-              "/search/search_index.json", "/index.html"):
-        assert f in files and IMMUTABLE not in headers_for(f).get("Cache-Control", ""), f
+    for edition in ("", "/zh-hant"):          # the 繁體中文版 has its own copy of Material's assets
+        for pattern in (r"/assets/stylesheets/main\.\w{8}\.min\.css", r"/assets/stylesheets/palette\.\w{8}\.min\.css",
+                        r"/assets/javascripts/bundle\.\w{8}\.min\.js",
+                        r"/assets/javascripts/workers/search\.\w{8}\.min\.js"):
+            match = [f for f in files if re.fullmatch(edition + pattern, f)]
+            assert match and set(match) <= immutable, f"{edition}{pattern}: {match} not immutable"
+        for f in ("/assets/javascripts/glightbox.min.js", "/stylesheets/extra.css", "/javascripts/workbench.js",
+                  "/search/search_index.json", "/index.html"):
+            f = edition + f
+            assert f in files and IMMUTABLE not in headers_for(f).get("Cache-Control", ""), f
+            if "/assets/" not in f and not f.endswith((".json", ".html")):
+                assert "must-revalidate" in headers_for(f).get("Cache-Control", ""), f
 
 
 # ------------------------------------------------------------------ redirects and stable URLs
