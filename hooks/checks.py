@@ -70,6 +70,7 @@ PROPER_NAMES = ["秋葉aaaki", "Nenly同学", "六天K"]
 _MASKS = [
     ("T", re.compile("|".join(map(re.escape, PROPER_NAMES)))),   # proper names, spelled as their owners do
     ("L", re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")),            # inline code
+    ("L", re.compile(r"<(code|kbd)\b[^>]*>.*?</\1>")),          # inline code written as HTML
     ("T", re.compile(r"<!--.*?-->")),                            # inline HTML comment
     ("L", re.compile(r"<https?://[^>\s]+>")),                    # autolink
     ("T", re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")),  # link/image target

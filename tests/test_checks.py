@@ -68,6 +68,7 @@ def test_fix_repairs_spacing_and_punctuation_only(tmp_path):
     ("大模型(也叫底模)很大", "大模型（也叫底模）很大"),
     ("`(word:1.2)` 与 (word:1.2)", "`(word:1.2)` 与 (word:1.2)"),
     ("资料[^1]里", "资料[^1]里"),
+    ("写成<code>1.3::词::</code>即可", "写成 <code>1.3::词::</code> 即可"),
     ("![示意图](a.svg)", "![示意图](a.svg)"),
 ])
 def test_fix_line(before, after):

@@ -32,9 +32,10 @@ def assert_clean(page):
 
 # ------------------------------------------------------------------ 1. prompt weight converter
 
-def convert(page, direction, text, digits="4"):
+def convert(page, direction, text, digits="4", numeric=False):
     page.check(f'input[name="wb-prompt-direction"][value="{direction}"]')
     page.select_option("#wb-prompt-digits", digits)
+    page.set_checked("#wb-prompt-numeric", numeric)
     page.fill("#wb-prompt-input", text)
     page.click('[data-wb-tool="prompt"] button[type="submit"]')
     error = page.locator("#wb-prompt-error")
@@ -59,6 +60,13 @@ CONVERSIONS = [
     ("nai2webui", "<lora:detail_v2:0.8>, {girl}", "<lora:detail_v2:0.8>, (girl:1.05)", None),
     ("nai2webui", "{{<lora:x:0.5> girl}}", "<lora:x:0.5> (girl:1.1025)", None),
     # WebUI → NovelAI: (x) ×1.1, [x] ÷1.1, (x:w), nested brackets multiply; nearest brace count
+    # NovelAI V4+ numeric weights
+    ("nai2webui", "1.5::smile::, {a}", "(smile:1.5), (a:1.05)", None),
+    ("nai2webui", "2::red eyes, blue hair::, x", "(red eyes, blue hair:2), x", None),
+    ("nai2webui", "{1.2::a::}, b", "(a:1.26), b", None),
+    ("nai2webui", "-1::hat::, b", "(hat:-1), b", ["负权重", "负面提示词"]),
+    ("nai2webui", "c, 0.5::a", "c, (a:0.5)", ["延续到提示词末尾"]),
+    ("nai2webui", "2girls, score_9, 1.5 girl", "2girls, score_9, 1.5 girl", None),
     ("webui2nai", "(word)", "{{word}}", ["1.1", "近似为 2 层花括号", "1.1025"]),
     ("webui2nai", "(word:1.1025), (x:1.05), (y:0.9524)", "{{word}}, {x}, [y]", None),
     ("webui2nai", "((a), b)", "{{{{a}}}}, {{b}}", ["1.21", "1.1"]),
@@ -108,8 +116,23 @@ def test_prompt_round_trip_and_digits(page, server):
     assert_clean(page)
 
 
+def test_prompt_numeric_weights_for_novelai_v4(page, server):
+    """WebUI → NovelAI with the numeric output ticked: exact 1.3::x:: instead of approximate braces."""
+    open_paint(page, server)
+    r = convert(page, "webui2nai", "(red eyes:1.3), [blurry], (a:1), <lora:x:0.8>", numeric=True)
+    assert r["output"] == "1.3::red eyes::, 0.9091::blurry::, a, <lora:x:0.8>" and r["notes"] == []
+    back = convert(page, "nai2webui", r["output"])
+    assert back["output"] == "(red eyes:1.3), (blurry:0.9091), a, <lora:x:0.8>" and back["notes"] == []
+    assert convert(page, "webui2nai", "(red eyes:1.3)")["output"] == "{{{{{red eyes}}}}}"   # unticked: braces
+    assert_clean(page)
+
+
 # (direction, input, 1-based position, message fragment, caret snippet)
 ERRORS = [
+    ("nai2webui", "a::b", 2, "多余的 ::", "a::b\n ^"),
+    ("nai2webui", "1.5::a 2::b::", 8, "数值权重套数值权重", "1.5::a 2::b::\n       ^"),
+    ("nai2webui", "1.5::{a::}", 8, "括号交错", "1.5::{a::}\n       ^"),
+    ("nai2webui", "{1.5::a}", 8, "数值权重还没有用 :: 结束", "{1.5::a}\n       ^"),
     ("nai2webui", "{a]", 3, "括号交错", "{a]\n  ^"),
     ("nai2webui", "a}", 2, "多余的 }", "a}\n ^"),
     ("nai2webui", "line one\n{{oops}", 10, "括号没有闭合", "{{oops}\n^"),

@@ -85,14 +85,22 @@
   }
 
   function pairName(ch) {
-    return { "{": "}", "[": "]", "(": ")", "}": "{", "]": "[", ")": "(" }[ch];
+    return { "{": "}", "[": "]", "(": ")", "}": "{", "]": "[", ")": "(", "::": "::" }[ch];
   }
+
+  // NovelAI V4 and later: numeric weights, "1.5::text::" (and negative ones, "-1::text::"). The number
+  // starts a tag, so it follows the start of the prompt, a space, a comma or a bracket.
+  var NAI_NUMERIC_RE = /^(-?(?:\d+(?:\.\d*)?|\.\d+))::/;
+  var NAI_NUMERIC_BEFORE = /[\s,{}\[\]]/;
 
   // The open bracket that the closing bracket `c` at position i closes; a clear error if there is none.
   function matchingOpen(stack, c, i) {
     var open = pairName(c);
     if (!stack.length) throw new PromptError("多余的 " + c + "：前面没有与它配对的 " + open + "。", i);
     var top = stack[stack.length - 1];
+    if (top.ch === "::" && c !== "::") {
+      throw new PromptError("括号交错：第 " + (top.pos + 1) + " 个字符开始的数值权重还没有用 :: 结束，就先出现了 " + c + "。", i);
+    }
     if (top.ch !== open) {
       throw new PromptError("括号交错：第 " + (top.pos + 1) + " 个字符的 " + top.ch + " 还没有用 " +
         pairName(top.ch) + " 闭合，就先出现了 " + c + "。", i);
@@ -108,15 +116,43 @@
       pairName(last.ch) + "。", last.pos);
   }
 
-  // NovelAI: {x} ×1.05, [x] ÷1.05, nested braces multiply. Round brackets are plain text there.
+  // NovelAI: {x} ×1.05, [x] ÷1.05, nested braces multiply; 1.5::x:: sets a numeric weight (V4 and later),
+  // which multiplies with the braces around it. Round brackets are plain text there.
   function parseNai(text) {
-    var segs = [], notes = [], stack = [], buf = "", level = 0, escapedParen = false;
+    var segs = [], notes = [], stack = [], buf = "", level = 0, escapedParen = false, numeric = null;
     function flush() {
-      if (buf) segs.push({ text: buf, w: Math.pow(NAI_STEP, level) });
+      if (buf) segs.push({ text: buf, w: Math.pow(NAI_STEP, level) * (numeric ? numeric.w : 1) });
       buf = "";
     }
     for (var i = 0; i < text.length; i++) {
       var c = text[i];
+      if (c === ":" && text[i + 1] === ":") {
+        if (!numeric) {
+          throw new PromptError("多余的 ::：前面没有“数字::”开头的数值权重与它配对。", i);
+        }
+        matchingOpen(stack, "::", i);
+        flush();
+        stack.pop();
+        numeric = null;
+        i++;
+        continue;
+      }
+      var nm = (c === "-" || c === "." || (c >= "0" && c <= "9")) &&
+        (i === 0 || NAI_NUMERIC_BEFORE.test(text[i - 1])) ? NAI_NUMERIC_RE.exec(text.slice(i, i + 40)) : null;
+      if (nm) {
+        if (numeric) {
+          throw new PromptError("数值权重套数值权重：第 " + (numeric.pos + 1) + " 个字符开始的权重还没有用 :: 结束。" +
+            "本工具不换算嵌套的数值权重，请先拆开。", i);
+        }
+        flush();
+        numeric = { w: parseFloat(nm[1]), pos: i };
+        stack.push({ ch: "::", pos: i });
+        if (numeric.w < 0) {
+          notes.push("“" + nm[0] + "”是负权重。WebUI 也接受 (词:" + nm[1] + ") 这种写法，但在 WebUI 里更常见的做法是把不想要的内容写进负面提示词。");
+        }
+        i += nm[0].length - 1;
+        continue;
+      }
       if (c === "\\" && i + 1 < text.length && "{}[]()\\".indexOf(text[i + 1]) >= 0) {
         buf += c + text[i + 1];
         i++;
@@ -151,6 +187,12 @@
         continue;
       }
       buf += c;
+    }
+    if (numeric && stack[stack.length - 1].ch === "::") {
+      notes.push("第 " + (numeric.pos + 1) + " 个字符开始的数值权重没有用 :: 结束，这里按一直延续到提示词末尾换算。");
+      flush();
+      stack.pop();
+      numeric = null;
     }
     assertAllClosed(stack);
     flush();
@@ -314,11 +356,12 @@
     }).join("");
   }
 
-  function toNai(segs, digits, notes) {
+  function toNai(segs, digits, notes, numericOut) {
     return mergeSegs(segs).map(function (s) {
       var p = splitSeparators(s.text);
       if (!p.core || Math.abs(s.w - 1) < 1e-9) return s.text;
       var shown = fmtNumber(s.w, digits);
+      if (numericOut) return shown === "1" ? s.text : p.lead + shown + "::" + p.core + "::" + p.trail;
       if (s.w <= 0) {
         notes.push("“" + p.core + "”的权重是 " + shown + "，NovelAI 的括号无法表示 0 或负数，已保留 WebUI 写法。");
         return p.lead + "(" + p.core + ":" + shown + ")" + p.trail;
@@ -337,11 +380,11 @@
     }).join("");
   }
 
-  function convertPrompt(text, direction, digits) {
+  function convertPrompt(text, direction, digits, numericOut) {
     if (direction === "webui2nai") {
       var w = parseWebui(text);
       var notes = w.notes.slice();
-      var out = toNai(w.segs, digits, notes);
+      var out = toNai(w.segs, digits, notes, numericOut);
       return { output: out, notes: notes };
     }
     var n = parseNai(text);
@@ -375,6 +418,7 @@
     var errorBox = $(root, "#wb-prompt-error");
     var copyStatus = $(root, "#wb-prompt-copy-status");
     var outLabel = $(root, "#wb-prompt-result-label");
+    var numericOut = $(root, "#wb-prompt-numeric");
 
     function direction() {
       var r = root.querySelector("input[name=wb-prompt-direction]:checked");
@@ -395,7 +439,7 @@
         return;
       }
       try {
-        var r = convertPrompt(text, dir, Number(digits.value) || 4);
+        var r = convertPrompt(text, dir, Number(digits.value) || 4, numericOut.checked);
         result.value = r.output;
         status.textContent = r.notes.length ? "已转换，请留意下面的说明。" : "已转换。";
         r.notes.forEach(function (n) { notesList.appendChild(el("li", { text: n })); });
