@@ -18,6 +18,11 @@ SEARCHES = {
     "Couldn't clone Stable Diffusion": {"install/troubleshooting/"},
     "启动参数": {"install/launch-args/"},
     "重绘幅度": {"guide/img2img/", "guide/inpainting/"},
+    # Each of these three pages has a section titled with 黑图; before javascripts/search-cjk.js fixed the
+    # query cutting, "黑图" was searched as "黑*" and a training page's "黑屏" came first.
+    "黑图": {"config/generation-errors/", "config/gpu-vram/", "config/vae/"},
+    "NansException": {"config/generation-errors/"},
+    "扩展": {"install/extensions/"},                  # was searched as "扩*"
 }
 
 
