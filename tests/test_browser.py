@@ -135,11 +135,15 @@ def test_not_found_page_offers_search_and_sections(page, server):
     assert page.locator("input.md-search__input").is_visible()
     page.keyboard.type("显存 ")
     page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    closed = "() => !document.getElementById('__search').checked"
     page.keyboard.press("Escape")
+    page.wait_for_function(closed)
     page.locator("button.aidraw-search-link").focus()        # the keyboard way
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.matches('input.md-search__input')")
+    page.wait_for_function("() => document.activeElement.matches('input.md-search__input')"
+                           " && document.getElementById('__search').checked")
     page.keyboard.press("Escape")
+    page.wait_for_function(closed)
     links = page.locator("article a[href$='install/']")
     assert links.count() >= 1
     links.first.click()
