@@ -24,9 +24,15 @@
     box.focus();
     box.select();
   });
-  new MutationObserver(function (records) {
-    records.forEach(function (r) {
-      Array.prototype.forEach.call(r.addedNodes, function (n) { if (n.nodeType === 1) repair(n.parentNode || n); });
+  // One pass over the document per frame, however many nodes were added: cheap, and it keeps the page's
+  // start-up work (Material adds a node per code block) from growing with the number of mutations.
+  var queued = false;
+  new MutationObserver(function () {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(function () {
+      queued = false;
+      repair(document);
     });
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
