@@ -138,10 +138,18 @@ def test_not_found_page_offers_search_and_sections(page, server):
     closed = "() => !document.getElementById('__search').checked"
     page.keyboard.press("Escape")
     page.wait_for_function(closed)
-    page.locator("button.aidraw-search-link").focus()        # the keyboard way
+    button = page.locator("button.aidraw-search-link")     # the keyboard way
+    button.focus()
+    page.wait_for_timeout(200)             # let Material finish closing search, which moves focus too
+    button.focus()
+    assert page.evaluate("() => document.activeElement.matches('button.aidraw-search-link')")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.matches('input.md-search__input')"
-                           " && document.getElementById('__search').checked")
+    try:
+        page.wait_for_function("() => document.activeElement.matches('input.md-search__input')"
+                               " && document.getElementById('__search').checked", timeout=10000)
+    except Exception:
+        raise AssertionError(page.evaluate("() => [document.activeElement.outerHTML.slice(0, 80), "
+                                           "document.getElementById('__search').checked, location.href]"))
     page.keyboard.press("Escape")
     page.wait_for_function(closed)
     links = page.locator("article a[href$='install/']")

@@ -29,7 +29,7 @@
 
   var QUERY = 2;                    // SearchMessageType.QUERY in Material's search/worker/message
   var SENTINEL = "\u9fff";
-  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9ffe\uf900-\ufaff]+/g;
+  var HAN_RUN = /\p{sc=Han}+/gu;      // the same runs as Material's worker cuts
   var post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (message) {
     var args = Array.prototype.slice.call(arguments);
